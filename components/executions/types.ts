@@ -1,0 +1,4 @@
+import type { inferRouterOutputs } from "@trpc/server";
+import type { AppRouter } from "~/server/routers/_app";
+
+export type RouterOutputs = inferRouterOutputs<AppRouter>;

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "delegate" ADD COLUMN     "kinds" TEXT[];

@@ -1,0 +1,70 @@
+/** Reads one execution into decide()'s shape, under the execution's row lock. */
+import type { PipelineSpec } from "@slipway/pipeline-spec";
+import type { Tx } from "../db";
+import { buildPlan } from "./plan";
+import type { AttemptState, Conclusion, ExecState, Outcome } from "./state";
+
+export async function lockExecution(tx: Tx, executionId: string): Promise<boolean> {
+  const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "execution" WHERE id = ${executionId} FOR UPDATE`;
+  return rows.length === 1;
+}
+
+/**
+ * Locks the execution a step attempt belongs to (the same row lock as lockExecution) and returns its id, or null
+ * when there is no such attempt: one round trip where a look-up of the execution id and then the lock took two.
+ */
+export async function lockExecutionOfStep(tx: Tx, stepRunId: string): Promise<string | null> {
+  const rows = await tx.$queryRaw<{ id: string }[]>`SELECT e.id FROM "execution" e JOIN "step_run" s ON s."executionId" = e.id WHERE s.id = ${stepRunId} FOR UPDATE OF e`;
+  return rows[0]?.id ?? null;
+}
+
+export async function loadExecution(tx: Tx, executionId: string) {
+  const exec = await tx.execution.findUniqueOrThrow({
+    where: { id: executionId },
+    include: {
+      revision: { select: { spec: true } },
+      pipeline: { select: { name: true } },
+      stages: true,
+      // What decide() and new attempts need, not the whole row: an execution of 100 steps reloads all of them on
+      // every reconcile, and `work`, `placement` and `outputs` (JSON) were most of that. reconcile.ts reads the
+      // `work` of an attempt it copies on its own.
+      steps: {
+        select: {
+          id: true, stageId: true, stepId: true, attempt: true, inRollback: true, type: true, status: true, outcome: true, conclusion: true, message: true,
+          waitUntil: true, queuedAt: true, startedAt: true, cancelRequested: true, timeoutMs: true, selectors: true,
+          _count: { select: { decisions: { where: { decision: "APPROVED" } } } },
+        },
+        orderBy: [{ createdAt: "asc" }],
+      },
+    },
+  });
+  const spec = exec.revision.spec as unknown as PipelineSpec;
+  const plan = buildPlan(spec);
+  const ms = (d: Date | null) => (d ? d.getTime() : null);
+  const attempts: AttemptState[] = exec.steps.map((s) => ({
+    id: s.id,
+    stageId: s.stageId,
+    stepId: s.stepId,
+    attempt: s.attempt,
+    inRollback: s.inRollback,
+    type: s.type,
+    status: s.status,
+    outcome: s.outcome as Outcome | null,
+    conclusion: s.conclusion as Conclusion | null,
+    message: s.message,
+    waitUntil: ms(s.waitUntil),
+    queuedAt: ms(s.queuedAt),
+    startedAt: ms(s.startedAt),
+    cancelRequested: s.cancelRequested,
+    approvedCount: s._count.decisions,
+  }));
+  const state: ExecState = {
+    id: exec.id,
+    status: exec.status,
+    pauseRequested: exec.pauseRequested,
+    abortRequested: exec.abortRequested,
+    stages: exec.stages.map((s) => ({ stageId: s.stageId, status: s.status, reason: s.reason })),
+    attempts,
+  };
+  return { exec, spec, plan, state };
+}
