@@ -14,7 +14,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { userInfo } from "node:os";
-import { run, runOk, sleep } from "./procs";
+import { run, sleep } from "./procs";
 
 export const DEFAULT_LOGIN_USER = "slipway-ssh";
 export const DEFAULT_PASSWORD_USER = "slipway-sshpw";
@@ -44,8 +44,8 @@ export async function lookupAccount(name: string): Promise<Account | undefined> 
 }
 
 /**
- * Runs a shadow-utils command, retrying (bounded) while another worker holds /etc/passwd's lock:
- * parallel test files all make sure the same account exists at the same moment.
+ * Runs a shadow-utils command, retrying (bounded) while another program holds /etc/passwd's lock. Our own
+ * account changes are serialised by USERS_LOCK (below); this covers anything else on the machine.
  */
 async function shadowUtil(cmd: string, args: string[], input?: string) {
   for (let attempt = 0; ; attempt++) {
@@ -55,25 +55,36 @@ async function shadowUtil(cmd: string, args: string[], input?: string) {
   }
 }
 
+/**
+ * One machine-wide lock around creating and unlocking lab accounts. Parallel test files (separate workers, even
+ * separate processes) all make sure the same account exists at the same moment, and two racing `useradd`s are
+ * not safe: on a fresh machine one of them failed half-way on a lock, rolled back the account it had written, and
+ * made it again with the next uid, after the other caller had already read (and chowned its hosts to) the first
+ * uid: "Permission denied" in every host of that lab. Under flock(1) the second caller waits, then finds the
+ * account made.
+ */
+const USERS_LOCK = "/run/lock/slipway-ssh-lab-users.lock";
+
+const ENSURE_USER_SCRIPT = `
+set -e
+getent passwd "$1" >/dev/null || useradd --create-home --shell /bin/bash --user-group "$1"
+# With \`UsePAM no\` sshd refuses accounts whose shadow hash starts with '!' ("account is locked"). '*' means
+# "no password can match" but is not "locked", so key login works and passwords do not. The password account
+# gets its password from chpasswd instead.
+if [ "$2" = unlock ]; then
+  case "$(getent shadow "$1" | cut -d: -f2)" in '!'*) usermod -p '*' "$1" ;; esac
+fi
+`;
+
 /** Creates `name` if missing and unlocks it for key login. Idempotent and safe under concurrency. */
 export async function ensureLoginUser(name: string): Promise<Account> {
   if (!isRoot()) throw new Error("ensureLoginUser needs root");
-  if (!(await lookupAccount(name))) {
-    const r = await shadowUtil("useradd", ["--create-home", "--shell", "/bin/bash", "--user-group", name]);
-    // 9 = "already exists": a parallel worker created it between our lookup and useradd.
-    if (r.code !== 0 && r.code !== 9) throw new Error(`useradd ${name}: ${r.stderr.trim()}`);
-  }
+  mkdirSync("/run/lock", { recursive: true });
+  const unlock = name === DEFAULT_PASSWORD_USER ? "keep" : "unlock";
+  const r = await shadowUtil("flock", ["-w", "120", USERS_LOCK, "sh", "-c", ENSURE_USER_SCRIPT, "sh", name, unlock]);
+  if (r.code !== 0) throw new Error(`creating lab account ${name}: ${(r.stderr || r.stdout).trim()}`);
   const account = await lookupAccount(name);
   if (!account) throw new Error(`user ${name} missing right after useradd`);
-  // With `UsePAM no` sshd refuses accounts whose shadow hash starts with '!' ("account is locked").
-  // '*' means "no password can match" but is not "locked", so key login works and passwords do not.
-  if (name !== DEFAULT_PASSWORD_USER) {
-    const hash = (await runOk("getent", ["shadow", name])).split(":")[1] ?? "";
-    if (hash.startsWith("!")) {
-      const r = await shadowUtil("usermod", ["-p", "*", name]);
-      if (r.code !== 0) throw new Error(`usermod -p '*' ${name}: ${r.stderr.trim()}`);
-    }
-  }
   return account;
 }
 
