@@ -1,7 +1,7 @@
 /** Reads one execution into decide()'s shape, under the execution's row lock. */
 import type { PipelineSpec } from "@slipway/pipeline-spec";
 import type { Tx } from "../db";
-import { buildPlan } from "./plan";
+import { buildPlan, type Plan } from "./plan";
 import type { AttemptState, Conclusion, ExecState, Outcome } from "./state";
 
 export async function lockExecution(tx: Tx, executionId: string): Promise<boolean> {
@@ -18,11 +18,28 @@ export async function lockExecutionOfStep(tx: Tx, stepRunId: string): Promise<st
   return rows[0]?.id ?? null;
 }
 
+/**
+ * A revision's spec and plan, per revision id. Revisions are never changed once saved, so this never goes stale;
+ * every reconcile read the whole spec (JSON of the entire pipeline) and rebuilt the plan, once per step transition.
+ * Bounded: cleared when it reaches 200 revisions (a busy studio runs far fewer at once).
+ */
+const frozen = new Map<string, { spec: PipelineSpec; plan: Plan }>();
+
+async function frozenRevision(tx: Tx, revisionId: string): Promise<{ spec: PipelineSpec; plan: Plan }> {
+  const hit = frozen.get(revisionId);
+  if (hit) return hit;
+  const row = await tx.pipelineRevision.findUniqueOrThrow({ where: { id: revisionId }, select: { spec: true } });
+  const spec = row.spec as unknown as PipelineSpec;
+  const entry = { spec, plan: buildPlan(spec) };
+  if (frozen.size >= 200) frozen.clear();
+  frozen.set(revisionId, entry);
+  return entry;
+}
+
 export async function loadExecution(tx: Tx, executionId: string) {
   const exec = await tx.execution.findUniqueOrThrow({
     where: { id: executionId },
     include: {
-      revision: { select: { spec: true } },
       pipeline: { select: { name: true } },
       stages: true,
       // What decide() and new attempts need, not the whole row: an execution of 100 steps reloads all of them on
@@ -38,8 +55,7 @@ export async function loadExecution(tx: Tx, executionId: string) {
       },
     },
   });
-  const spec = exec.revision.spec as unknown as PipelineSpec;
-  const plan = buildPlan(spec);
+  const { spec, plan } = await frozenRevision(tx, exec.revisionId);
   const ms = (d: Date | null) => (d ? d.getTime() : null);
   const attempts: AttemptState[] = exec.steps.map((s) => ({
     id: s.id,
