@@ -1,5 +1,5 @@
 import { notFound } from "next/navigation";
-import { PipelineEditor } from "~/components/editor/pipeline-editor";
+import { PipelineEditorLoader } from "~/components/editor/pipeline-editor-loader";
 import { db } from "~/server/db";
 import { isAppError } from "~/server/errors";
 import { getPipeline } from "~/server/pipelines/get-pipeline";
@@ -16,8 +16,9 @@ export default async function PipelinePage({ params }: { params: Promise<{ slug:
     if (isAppError(e) && e.code === "NOT_FOUND") notFound();
     throw e;
   });
+  // Rendered in the browser only (see pipeline-editor-loader.tsx).
   return (
-    <PipelineEditor
+    <PipelineEditorLoader
       project={{ id: project.id, slug: project.slug, name: project.name, permissions: project.permissions }}
       pipeline={{ id: pipeline.id, name: pipeline.name, headRevision: pipeline.headRevision, yaml: pipeline.head.yaml, layout: pipeline.layout }}
     />
