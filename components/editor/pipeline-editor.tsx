@@ -19,7 +19,8 @@ import { RevisionHistory } from "./revision-history";
 import { EditorStoreProvider, useEditor, useEditorApi } from "./store/editor-context";
 import { monacoBridge } from "./yaml/monaco-bridge";
 
-const YamlEditor = dynamic(() => import("./yaml/yaml-editor"), { ssr: false, loading: () => <div className="muted" style={{ padding: 12 }}>Loading editor…</div> });
+const YamlLoading = () => <div className="muted" style={{ padding: 12 }}>Loading editor…</div>;
+const YamlEditor = dynamic(() => import("./yaml/yaml-editor"), { ssr: false, loading: YamlLoading });
 
 type PipelineProps = { id: string; name: string; headRevision: number; yaml: string; layout: Record<string, { x: number; y: number }> };
 
@@ -39,6 +40,11 @@ function EditorBody({ project, pipeline }: { project: ProjectProps; pipeline: Pi
   const problems = useEditor((s) => s.problems);
   const saveProblems = useEditor((s) => s.saveProblems);
   const viewing = useEditor((s) => s.viewing);
+  // Monaco (its script, a model of the whole text, a worker) is not needed for the graph's first frame: it mounts
+  // once the graph is on screen, or at once when there is no graph to wait for.
+  const yamlReady = useEditor((s) => s.painted || s.spec === null) || viewing !== null;
+  const [yamlNow, setYamlNow] = useState(yamlReady);
+  if (yamlReady && !yamlNow) setYamlNow(true); // once mounted, it stays
   const [historyOpen, setHistoryOpen] = useState(false);
   const monacoRef = useRef<editor.IStandaloneCodeEditor | null>(null);
   const canWrite = project.permissions.includes("pipeline.write");
@@ -94,7 +100,9 @@ function EditorBody({ project, pipeline }: { project: ProjectProps; pipeline: Pi
         <section className="editor-pane" aria-label="YAML">
           <div className="pane-head">YAML {!canWrite && <span className="badge">read-only</span>}</div>
           <div className="pane-body" data-testid="yaml-pane">
-            {viewing ? (
+            {!yamlNow ? (
+              <YamlLoading />
+            ) : viewing ? (
               <YamlEditor key={`rev-${viewing.number}`} path={`file:///pipelines/${pipeline.id}/rev-${viewing.number}.pipeline.yaml`} value={viewing.yaml} problems={[]} readOnly schema={schema} />
             ) : (
               <YamlEditor path={`file:///pipelines/${pipeline.id}/draft.pipeline.yaml`} value={yaml} onChange={setYaml} problems={shownProblems} readOnly={!canWrite} schema={schema} onReady={onReady} onCursor={onCursor} />

@@ -5,13 +5,14 @@
  * store so the inspector and the YAML cursor share it. Keys are handled here, only while the graph has focus,
  * so Delete in a form field or Ctrl+Z in the YAML never reaches the graph by accident.
  */
-import { applyEdgeChanges, Background, Controls, MiniMap, ReactFlow, useReactFlow, type Connection, type Edge, type EdgeChange, type FinalConnectionState, type NodeChange } from "@xyflow/react";
+import { applyEdgeChanges, Background, ControlButton, Controls, MiniMap, ReactFlow, useReactFlow, type Connection, type Edge, type EdgeChange, type FinalConnectionState, type NodeChange } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
 import { wouldCreateCycle, type StepType } from "@slipway/pipeline-spec";
-import { useCallback, useMemo, useState, type DragEvent, type KeyboardEvent } from "react";
+import { useCallback, useEffect, useMemo, useState, type DragEvent, type KeyboardEvent } from "react";
 import type { FlowNode } from "../graph/layout";
-import { nodeTypes } from "../graph/nodes";
+import { nodeTypes, StageToggleContext } from "../graph/nodes";
 import { useFlowLayout } from "../graph/use-flow-layout";
+import { isCollapsed } from "../store/designer-slice";
 import { useEditor, useEditorApi } from "../store/editor-context";
 import { ConnectionLine } from "./connection-line";
 import { ContextMenu } from "./context-menu";
@@ -29,9 +30,18 @@ export function DesignerCanvas({ canWrite }: { canWrite: boolean }) {
   const stale = useEditor((s) => s.stale);
   const positions = useEditor((s) => s.positions);
   const selected = useEditor((s) => s.selected);
-  const { flow, setFlow, onNodesChange: layoutChange, relayout } = useFlowLayout(spec, positions, "overflow");
+  const collapse = useEditor((s) => s.collapse);
+  const collapsed = useMemo(() => new Set(spec?.stages.filter((st) => isCollapsed(collapse, st.id)).map((st) => st.id) ?? []), [spec, collapse]);
+  const { flow, setFlow, onNodesChange: layoutChange, relayout } = useFlowLayout(spec, positions, "overflow", collapsed);
   const { screenToFlowPosition, getInternalNode } = useReactFlow();
   const [menu, setMenu] = useState<{ x: number; y: number } | null>(null);
+  const toggleStage = useCallback((stageId: string, collapse: boolean) => api.getState().setCollapsed([stageId], collapse), [api]);
+  const painted = usePainted(flow.nodes.length > 0);
+  const idle = useIdleAfter(painted);
+  useEffect(() => {
+    if (painted) api.getState().graphPainted();
+  }, [painted, api]);
+  const allCollapsed = useEditor((s) => s.index.stages.length > 0 && s.index.stages.every((st) => isCollapsed(s.collapse, st.id)));
 
   const nodes = useMemo(() => {
     const chosen = new Set(selected);
@@ -132,6 +142,7 @@ export function DesignerCanvas({ canWrite }: { canWrite: boolean }) {
       onDragOver={(e) => e.dataTransfer.types.includes(PALETTE_MIME) && (e.preventDefault(), (e.dataTransfer.dropEffect = "copy"))}
       onDrop={onDrop}
     >
+      <StageToggleContext.Provider value={toggleStage}>
       <ReactFlow
         nodes={nodes}
         edges={flow.edges}
@@ -149,6 +160,7 @@ export function DesignerCanvas({ canWrite }: { canWrite: boolean }) {
         connectionLineComponent={ConnectionLine}
         onNodeDragStop={onNodeDragStop}
         onNodeClick={(e, node) => !(e.shiftKey || e.metaKey || e.ctrlKey) && api.getState().select([node.id], { reveal: true })}
+        onNodeDoubleClick={(_e, node) => node.type === "stage" && node.data.collapsed && toggleStage(node.data.stageId, false)}
         onNodeContextMenu={(e, node) => {
           e.preventDefault();
           if (!api.getState().selected.includes(node.id)) api.getState().select([node.id], { reveal: true });
@@ -162,10 +174,42 @@ export function DesignerCanvas({ canWrite }: { canWrite: boolean }) {
         proOptions={{ hideAttribution: true }}
       >
         <Background gap={18} size={1} />
-        <Controls showInteractive={false} />
-        <MiniMap pannable zoomable style={{ height: 90, width: 140 }} />
+        <Controls showInteractive={false}>
+          <ControlButton onClick={() => api.getState().collapseAll(!allCollapsed)} title={allCollapsed ? "Expand all stages" : "Collapse all stages"} aria-label={allCollapsed ? "Expand all stages" : "Collapse all stages"} data-testid="collapse-toggle-all">
+            {allCollapsed ? "⊞" : "⊟"}
+          </ControlButton>
+        </Controls>
+        {/* Not needed for the first frame (it draws every node, on screen or not): mounted when the page is next idle. */}
+        {idle && <MiniMap pannable zoomable style={{ height: 90, width: 140 }} />}
       </ReactFlow>
+      </StageToggleContext.Provider>
       {menu && <ContextMenu at={menu} canWrite={canWrite} onClose={() => setMenu(null)} />}
     </div>
   );
+}
+
+/** Becomes true a frame after `ready` first does: once the browser has painted what `ready` waited for. */
+function usePainted(ready: boolean): boolean {
+  const [painted, setPainted] = useState(false);
+  useEffect(() => {
+    if (!ready || painted) return;
+    let frame = requestAnimationFrame(() => (frame = requestAnimationFrame(() => setPainted(true))));
+    return () => cancelAnimationFrame(frame);
+  }, [ready, painted]);
+  return painted;
+}
+
+/** Becomes true once the main thread is idle after `after` is (or after 3 s at the latest). */
+function useIdleAfter(after: boolean): boolean {
+  const [idle, setIdle] = useState(false);
+  useEffect(() => {
+    if (!after || idle) return;
+    if (typeof requestIdleCallback !== "function") {
+      const t = setTimeout(() => setIdle(true), 500);
+      return () => clearTimeout(t);
+    }
+    const id = requestIdleCallback(() => setIdle(true), { timeout: 3000 });
+    return () => cancelIdleCallback(id);
+  }, [after, idle]);
+  return idle;
 }

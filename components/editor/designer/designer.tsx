@@ -7,6 +7,7 @@ import { ReactFlowProvider, useReactFlow } from "@xyflow/react";
 import { useMutation } from "@tanstack/react-query";
 import { useEffect, useMemo, useRef } from "react";
 import { useTRPC } from "~/app/_trpc/client";
+import { isCollapsed } from "../store/designer-slice";
 import { useEditor, useEditorApi } from "../store/editor-context";
 import { designerActions } from "./designer-actions";
 import { DesignerCanvas } from "./designer-canvas";
@@ -38,6 +39,7 @@ function GraphToolbar({ projectId, canWrite }: { projectId: string; canWrite: bo
   const selected = useEditor((s) => s.selected);
   const stale = useEditor((s) => s.stale);
   const handPlaced = useEditor((s) => Object.keys(s.positions).length);
+  const collapsedStages = useEditor((s) => s.index.stages.filter((st) => isCollapsed(s.collapse, st.id)).length);
   const steps = selected.filter((id) => id.startsWith("step:")).length;
   return (
     <div className="graph-toolbar">
@@ -50,6 +52,11 @@ function GraphToolbar({ projectId, canWrite }: { projectId: string; canWrite: bo
       )}
       <span style={{ flex: 1 }} />
       {stale && <span className="badge" title="The YAML has errors; the graph shows the last valid version">last valid</span>}
+      {collapsedStages > 0 && (
+        <button type="button" className="btn btn-sm" data-testid="expand-all" title={`Show the steps of every stage (${collapsedStages} collapsed)`} onClick={() => api.getState().collapseAll(false)}>
+          Expand all
+        </button>
+      )}
       <button
         type="button"
         className="btn btn-sm"

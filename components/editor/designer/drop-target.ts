@@ -3,6 +3,7 @@
  * stage, which list (steps or rollbackSteps), which entry index, and whether it joins a parallel group. Computed
  * from the laid-out nodes in flow coordinates — the picture the user aimed at — and expressed in the edit
  * engine's terms (an index counts the entries of the list as written; a parallel group is one entry). Pure.
+ * On a collapsed stage, a step goes to the end of its `steps`.
  */
 import type { StepList } from "@slipway/pipeline-spec";
 import type { FlowNode } from "../graph/layout";
@@ -29,6 +30,8 @@ export function stageAt(nodes: readonly FlowNode[], p: Point): Extract<FlowNode,
 export function dropTarget(nodes: readonly FlowNode[], p: Point, exclude?: string): DropTarget | null {
   const stage = stageAt(nodes, p);
   if (!stage) return null;
+  // A collapsed stage shows no steps to aim between: the step goes after its last one (and the selection expands it).
+  if (stage.data.collapsed) return { stageId: stage.data.stageId, list: "steps", index: stage.data.collapsed.entries };
   const local = { x: p.x - stage.position.x, y: p.y - stage.position.y };
   const children = nodes.filter((n) => n.parentId === stage.id && n.id !== exclude);
   const steps = children.filter((n): n is Extract<FlowNode, { type: "step" }> => n.type === "step");

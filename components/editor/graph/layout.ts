@@ -1,29 +1,48 @@
 /**
- * Layout as a pure async function: graph model in, positioned React Flow nodes and edges out (stages by elkjs).
- * Stages flow left to right by `needs`; inside a stage, steps flow top to bottom, parallel steps side by side.
- * Stage positions the user set by hand (by node id, `stage:<id>`) override the computed ones. Steps are never
- * placed by hand: their place inside a stage is their order, which is meaning (dragging one moves it in the YAML).
+ * Layout as a pure async function: graph model in, positioned React Flow nodes and edges out. Stages flow left to
+ * right by `needs` (elkjs for up to ELK_MAX_STAGES stages, stage-layout.ts above that); inside a stage, steps flow top
+ * to bottom, parallel steps side by side. Stage positions the user set by hand (by node id, `stage:<id>`) override
+ * the computed ones. Steps are never placed by hand: their place inside a stage is their order, which is meaning
+ * (dragging one moves it in the YAML). A collapsed stage is one box with its step count and kinds: no step nodes,
+ * no step edges, nothing inside to lay out.
+ *
+ * Every node carries its size (`measured`, plus `initialWidth`/`initialHeight`): React Flow draws a node hidden until
+ * it knows its size, which otherwise takes a frame of DOM measuring after the first render.
  */
-import ELK from "elkjs/lib/elk.bundled.js";
 import type { Edge, Node } from "@xyflow/react";
-import { groupNodeId, stageNodeId, stepNodeId, type GraphModel, type StepSummary } from "./spec-to-flow";
+import type { StepType } from "@slipway/pipeline-spec";
+import { groupNodeId, stageNodeId, stepNodeId, type GraphModel, type GraphStage, type StepSummary } from "./spec-to-flow";
+import { layeredStageLayout, LAYER_GAP, NODE_GAP } from "./stage-layout";
 
 export const STEP_W = 210;
 export const STEP_H = 60;
+/** A step node's size as drawn (globals.css: `.step-node` is 200 px wide; three lines of text make it 60 px tall). */
+export const STEP_NODE_SIZE = { width: 200, height: 60 };
 const STAGE_PAD_TOP = 36;
+/** Above this many stages the stage DAG is laid out by stage-layout.ts rather than elkjs (see there why). */
+export const ELK_MAX_STAGES = 50;
 
 /** A node's state in an execution: the status (drives the colour) and a short detail (duration, attempt). */
 export type RunBadge = { status: string; detail?: string };
-export type StageNodeData = { kind: "stage"; stageId: string; label: string; run?: RunBadge };
+/** What a collapsed stage shows instead of its steps. `entries`: its `steps` list's length as written (a drop appends there). */
+export type StageSummary = { steps: number; rollback: number; kinds: { type: StepType; count: number }[]; entries: number };
+export type StageNodeData = { kind: "stage"; stageId: string; label: string; run?: RunBadge; collapsed?: StageSummary };
 export type StepNodeData = { kind: "step"; run?: RunBadge } & StepSummary;
 export type ParallelNodeData = { kind: "parallel"; groupId: string; stageId: string; inRollback: boolean };
 export type FlowNode = Node<StageNodeData, "stage"> | Node<StepNodeData, "step"> | Node<ParallelNodeData, "parallel">;
 export type Positions = Record<string, { x: number; y: number }>;
+export type LayoutOptions = { /** Stage ids drawn collapsed. */ collapsed?: ReadonlySet<string> };
 
 type ElkNode = { id: string; width?: number; height?: number; x?: number; y?: number; children?: ElkNode[]; edges?: ElkEdge[]; layoutOptions?: Record<string, string> };
 type ElkEdge = { id: string; sources: string[]; targets: string[] };
+type Elk = { layout(graph: ElkNode): Promise<ElkNode> };
 
-const elk = new ELK();
+/** elkjs is ≈ 1.5 MB of script: loaded the first time a small graph needs it, never for a large one. */
+let elkLoaded: Promise<Elk> | null = null;
+function loadElk(): Promise<Elk> {
+  elkLoaded ??= import("elkjs/lib/elk.bundled.js").then((m) => new (m.default as unknown as new () => Elk)());
+  return elkLoaded;
+}
 
 const ROW_GAP = 22;
 const COL_GAP = 16;
@@ -32,6 +51,8 @@ const RB_GAP = 30;
 /** A parallel group's frame reaches this far around its row (less than half the gaps, so frames never touch). */
 const FRAME_X = 7;
 const FRAME_Y = 9;
+/** A collapsed stage: the label, a line with the step count, a line with the kinds. */
+export const COLLAPSED_STAGE = { width: PAD * 2 + STEP_W, height: 88 };
 
 /**
  * Steps inside a stage are a column of rows (a parallel group is one row), so their positions are arithmetic;
@@ -65,34 +86,49 @@ function chainEdges(rows: StepSummary[][], kind: "seq" | "rb"): Edge[] {
   return edges;
 }
 
-export async function layoutGraph(model: GraphModel, manual: Positions = {}): Promise<{ nodes: FlowNode[]; edges: Edge[] }> {
-  const inner = new Map(model.stages.map((st) => [st.stageId, placeSteps(st.rows, st.rollbackRows)]));
-  const root: ElkNode = {
-    id: "root",
-    layoutOptions: { "elk.algorithm": "layered", "elk.direction": "RIGHT", "elk.spacing.nodeNode": "40", "elk.layered.spacing.nodeNodeBetweenLayers": "70" },
-    children: model.stages.map((stage) => ({ id: stageNodeId(stage.stageId), width: inner.get(stage.stageId)!.width, height: inner.get(stage.stageId)!.height })),
-    edges: model.needs.map((n) => ({ id: `needs:${n.from}->${n.to}`, sources: [stageNodeId(n.from)], targets: [stageNodeId(n.to)] })),
-  };
-  const laid = await layoutStages(root);
+/** Step count and kinds of a stage, in order of first appearance (what a collapsed stage shows). */
+export function summarize(stage: GraphStage): StageSummary {
+  const counts = new Map<StepType, number>();
+  const steps = stage.rows.flat();
+  const rollback = stage.rollbackRows.flat();
+  for (const s of [...steps, ...rollback]) counts.set(s.stepType, (counts.get(s.stepType) ?? 0) + 1);
+  return { steps: steps.length, rollback: rollback.length, kinds: [...counts].map(([type, count]) => ({ type, count })), entries: stage.rows.length };
+}
+
+const sized = <T extends FlowNode>(node: T, width: number, height: number): T => ({ ...node, initialWidth: width, initialHeight: height, measured: { width, height } });
+
+export async function layoutGraph(model: GraphModel, manual: Positions = {}, options: LayoutOptions = {}): Promise<{ nodes: FlowNode[]; edges: Edge[] }> {
+  const collapsed = (stageId: string) => options.collapsed?.has(stageId) ?? false;
+  const inner = new Map(model.stages.map((st) => [st.stageId, collapsed(st.stageId) ? null : placeSteps(st.rows, st.rollbackRows)]));
+  const sizeOf = (stageId: string) => inner.get(stageId) ?? COLLAPSED_STAGE;
+  const boxes = model.stages.map((stage) => ({ id: stageNodeId(stage.stageId), width: sizeOf(stage.stageId).width, height: sizeOf(stage.stageId).height }));
+  const laid = await layoutStages(boxes, model.needs.map((n) => ({ from: stageNodeId(n.from), to: stageNodeId(n.to) })));
 
   const nodes: FlowNode[] = [];
   const edges: Edge[] = [];
-  const byNodeId = new Map(model.stages.map((s) => [stageNodeId(s.stageId), s]));
-  for (const stageNode of laid.children ?? []) {
-    const stage = byNodeId.get(stageNode.id)!;
-    const placed = inner.get(stage.stageId)!;
-    nodes.push({
-      id: stageNode.id,
-      type: "stage",
-      position: manual[stageNode.id] ?? { x: stageNode.x ?? 0, y: stageNode.y ?? 0 },
-      data: { kind: "stage", stageId: stage.stageId, label: stage.label },
-      style: { width: placed.width, height: placed.height },
-    });
+  for (const stage of model.stages) {
+    const id = stageNodeId(stage.stageId);
+    const placed = inner.get(stage.stageId);
+    const { width, height } = sizeOf(stage.stageId);
+    nodes.push(
+      sized(
+        {
+          id,
+          type: "stage",
+          position: manual[id] ?? laid.get(id) ?? { x: 0, y: 0 },
+          data: { kind: "stage", stageId: stage.stageId, label: stage.label, ...(placed ? {} : { collapsed: summarize(stage) }) },
+          style: { width, height },
+        },
+        width,
+        height,
+      ),
+    );
+    if (!placed) continue;
     // Frames before steps: React Flow draws siblings in array order, so the frame stays behind its steps.
     nodes.push(...groupFrames(stage.stageId, [...stage.rows, ...stage.rollbackRows], placed.positions));
     for (const s of [...stage.rows.flat(), ...stage.rollbackRows.flat()]) {
-      const id = stepNodeId(s.stepId);
-      nodes.push({ id, type: "step", parentId: stageNode.id, position: placed.positions.get(id)!, data: { kind: "step", ...s } });
+      const stepId = stepNodeId(s.stepId);
+      nodes.push(sized({ id: stepId, type: "step", parentId: id, position: placed.positions.get(stepId)!, data: { kind: "step", ...s } }, STEP_NODE_SIZE.width, STEP_NODE_SIZE.height));
     }
     edges.push(...chainEdges(stage.rows, "seq"), ...chainEdges(stage.rollbackRows, "rb"));
     const last = stage.rows.at(-1)?.[0];
@@ -103,6 +139,19 @@ export async function layoutGraph(model: GraphModel, manual: Positions = {}): Pr
   return { nodes, edges };
 }
 
+/** Stage positions: elkjs for small DAGs, the linear layered layout for large ones. */
+async function layoutStages(boxes: { id: string; width: number; height: number }[], edges: { from: string; to: string }[]): Promise<Map<string, { x: number; y: number }>> {
+  if (boxes.length > ELK_MAX_STAGES) return layeredStageLayout(boxes, edges);
+  const root: ElkNode = {
+    id: "root",
+    layoutOptions: { "elk.algorithm": "layered", "elk.direction": "RIGHT", "elk.spacing.nodeNode": String(NODE_GAP), "elk.layered.spacing.nodeNodeBetweenLayers": String(LAYER_GAP) },
+    children: boxes,
+    edges: edges.map((e) => ({ id: `needs:${e.from}->${e.to}`, sources: [e.from], targets: [e.to] })),
+  };
+  const laid = await elkLayout(root);
+  return new Map((laid.children ?? []).map((c) => [c.id, { x: c.x ?? 0, y: c.y ?? 0 }]));
+}
+
 /**
  * elkjs is most of the time of a layout (≈ 50–100 ms for a 50-stage DAG on a slow core), and most re-layouts
  * follow an edit that changed no stage's size and no `needs` (a field, a rename inside a stage, a typed
@@ -111,7 +160,7 @@ export async function layoutGraph(model: GraphModel, manual: Positions = {}): Pr
 const stageLayouts = new Map<string, ElkNode>();
 const STAGE_LAYOUTS_KEPT = 4;
 
-async function layoutStages(root: ElkNode): Promise<ElkNode> {
+async function elkLayout(root: ElkNode): Promise<ElkNode> {
   const key = JSON.stringify([root.children?.map((c) => [c.id, c.width, c.height]), root.edges?.map((e) => [e.sources[0], e.targets[0]])]);
   const known = stageLayouts.get(key);
   if (known) {
@@ -119,7 +168,7 @@ async function layoutStages(root: ElkNode): Promise<ElkNode> {
     stageLayouts.set(key, known); // most recently used last
     return known;
   }
-  const laid = (await elk.layout(root as never)) as unknown as ElkNode;
+  const laid = await (await loadElk()).layout(root);
   stageLayouts.set(key, laid);
   if (stageLayouts.size > STAGE_LAYOUTS_KEPT) stageLayouts.delete(stageLayouts.keys().next().value!);
   return laid;
@@ -133,15 +182,16 @@ function groupFrames(stageId: string, rows: StepSummary[][], positions: Map<stri
     if (!groupId) continue;
     const first = positions.get(stepNodeId(row[0]!.stepId))!;
     const width = row.length * STEP_W + (row.length - 1) * COL_GAP + 2 * FRAME_X;
-    frames.push({
+    const height = STEP_H + 2 * FRAME_Y;
+    frames.push(sized({
       id: groupNodeId(groupId),
       type: "parallel",
       parentId: stageNodeId(stageId),
       position: { x: first.x - FRAME_X, y: first.y - FRAME_Y },
       data: { kind: "parallel", groupId, stageId, inRollback: row[0]!.inRollback },
-      style: { width, height: STEP_H + 2 * FRAME_Y },
+      style: { width, height },
       draggable: false,
-    });
+    }, width, height));
   }
   return frames;
 }

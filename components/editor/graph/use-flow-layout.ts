@@ -1,12 +1,16 @@
 "use client";
 /**
  * Spec → laid-out React Flow nodes and edges, shared by the read-only graph (execution view, viewed revisions)
- * and the designer. Layout runs again when the spec or the hand-set positions change; nodes are controlled, so
- * React Flow's measurements are kept for nodes that stay (a node whose size did not change is not measured again).
+ * and the designer. Layout runs again when the spec, the hand-set positions or the collapsed stages change; nodes
+ * are controlled, so React Flow's measurements are kept for nodes that stay (a node whose size did not change is
+ * not measured again).
+ *
+ * The first graph opens already fitted: the viewport is set from the laid-out sizes in the same frame as the nodes,
+ * rather than drawing the graph at the default viewport and fitting it once React Flow has measured every node.
  */
-import { applyNodeChanges, useReactFlow, useStoreApi, type Edge, type NodeChange } from "@xyflow/react";
+import { applyNodeChanges, getViewportForBounds, useReactFlow, useStoreApi, type Edge, type NodeChange, type Viewport } from "@xyflow/react";
 import type { PipelineSpec } from "@slipway/pipeline-spec";
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
 import { layoutGraph, type FlowNode, type Positions } from "./layout";
 import { specToGraph } from "./spec-to-flow";
 
@@ -15,39 +19,95 @@ export type Flow = { nodes: FlowNode[]; edges: Edge[] };
  * When to fit the view after a layout. "structure": whenever the set of nodes changes (read-only views).
  * "overflow": when the set changes and a stage now lies outside the visible area — the designer must not zoom
  * around under the user's hands after every drop, but a pasted document or a new stage must not land off-screen.
+ * Expanding or collapsing a stage never fits: the view stays where it was, the toggled stage under the pointer.
  */
 export type FitPolicy = "structure" | "overflow";
 
-export function useFlowLayout(spec: PipelineSpec | null, positions: Positions | undefined, fit: FitPolicy) {
+const FIT = { padding: 0.15, maxZoom: 1 } as const;
+const NONE: ReadonlySet<string> = new Set();
+
+export function useFlowLayout(spec: PipelineSpec | null, positions: Positions | undefined, fit: FitPolicy, collapsed: ReadonlySet<string> = NONE) {
   const [flow, setFlow] = useState<Flow>({ nodes: [], edges: [] });
-  const { fitView } = useReactFlow();
+  const flowRef = useRef(flow);
+  flowRef.current = flow;
+  const { fitView, setViewport } = useReactFlow();
   const rf = useStoreApi();
   /** Bumped to lay out again with nothing changed (after a drag that moved nothing, the nodes go back). */
   const [generation, setGeneration] = useState(0);
-  const laidAt = useRef(0);
+  /** What the graph on screen was laid out from, to tell an expand/collapse from an edit. */
+  const laidFrom = useRef<{ spec: PipelineSpec; positions: Positions | undefined; collapsed: ReadonlySet<string> } | null>(null);
+  /** What the view does once the new nodes are committed: a viewport set before they paint, or a fit once React Flow has them. */
+  const after = useRef<{ viewport?: Viewport; fit?: boolean } | null>(null);
 
   useEffect(() => {
     if (!spec) return;
     let cancelled = false;
-    void layoutGraph(specToGraph(spec), positions).then((laid) => {
+    void layoutGraph(specToGraph(spec), positions, { collapsed }).then((laid) => {
       if (cancelled) return;
-      laidAt.current = performance.now();
-      setFlow((prev) => {
-        const before = new Set(prev.nodes.map((n) => n.id));
-        const changed = prev.nodes.length !== laid.nodes.length || laid.nodes.some((n) => !before.has(n.id));
-        if (changed && (fit === "structure" || prev.nodes.length === 0 || !allVisible(laid.nodes, rf.getState()))) requestAnimationFrame(() => void fitView({ padding: 0.15, duration: 150, maxZoom: 1 }));
-        const measured = new Map(prev.nodes.map((n) => [n.id, n.measured]));
+      const prev = flowRef.current.nodes;
+      const from = laidFrom.current;
+      laidFrom.current = { spec, positions, collapsed };
+      const view = rf.getState();
+      const before = new Set(prev.map((n) => n.id));
+      const changed = prev.length !== laid.nodes.length || laid.nodes.some((n) => !before.has(n.id));
+      const toggled = from !== null && from.spec === spec && from.positions === positions && from.collapsed !== collapsed;
+      if (prev.length === 0 && view.width > 0 && view.height > 0) after.current = { viewport: fitted(laid.nodes, view) };
+      else if (toggled) {
+        const anchor = keepInPlace(prev, laid.nodes, from.collapsed, collapsed, view.transform);
+        after.current = anchor === "fit" ? { fit: true } : anchor ? { viewport: anchor } : null;
+      } else if (changed && (fit === "structure" || prev.length === 0 || !allVisible(laid.nodes, view))) after.current = { fit: true };
+      setFlow((current) => {
+        const measured = new Map(current.nodes.map((n) => [n.id, n.measured]));
         return { ...laid, nodes: laid.nodes.map((n) => (measured.get(n.id) ? ({ ...n, measured: measured.get(n.id) } as FlowNode) : n)) };
       });
     });
     return () => {
       cancelled = true;
     };
-  }, [spec, positions, fitView, fit, generation, rf]);
+  }, [spec, positions, collapsed, fit, generation, rf]);
+
+  // Before the new nodes paint: the viewport they open in. After React Flow has them (its effects run before this
+  // component's): a fit, which React Flow computes from the nodes it holds.
+  useLayoutEffect(() => {
+    if (!after.current?.viewport) return;
+    void setViewport(after.current.viewport, { duration: 0 });
+    after.current = null;
+  }, [flow, setViewport]);
+  useEffect(() => {
+    if (!after.current?.fit) return;
+    after.current = null;
+    void fitView({ ...FIT, duration: 150 });
+  }, [flow, fitView]);
 
   const onNodesChange = useCallback((changes: NodeChange<FlowNode>[]) => setFlow((f) => ({ ...f, nodes: applyNodeChanges(changes, f.nodes) })), []);
   const relayout = useCallback(() => setGeneration((g) => g + 1), []);
   return { flow, setFlow, onNodesChange, relayout };
+}
+
+/** The viewport fitView would choose, computed from the laid-out stage sizes (no DOM measuring needed). */
+function fitted(nodes: readonly FlowNode[], view: { width: number; height: number; minZoom: number }): Viewport {
+  let [left, top, right, bottom] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const n of nodes) {
+    if (n.parentId !== undefined) continue;
+    const [w, h] = [Number(n.style?.width ?? n.measured?.width ?? 0), Number(n.style?.height ?? n.measured?.height ?? 0)];
+    [left, top, right, bottom] = [Math.min(left, n.position.x), Math.min(top, n.position.y), Math.max(right, n.position.x + w), Math.max(bottom, n.position.y + h)];
+  }
+  if (!Number.isFinite(left)) return { x: 0, y: 0, zoom: 1 };
+  return getViewportForBounds({ x: left, y: top, width: right - left, height: bottom - top }, view.width, view.height, view.minZoom, FIT.maxZoom, FIT.padding);
+}
+
+/**
+ * After one stage is expanded or collapsed: the viewport that leaves it where it was on screen (the layout moves the
+ * stages around it). After "Expand all" / "Collapse all": fit the new picture.
+ */
+function keepInPlace(prev: readonly FlowNode[], next: readonly FlowNode[], was: ReadonlySet<string>, now: ReadonlySet<string>, [tx, ty, zoom]: [number, number, number]): Viewport | "fit" | null {
+  const toggled = [...[...now].filter((id) => !was.has(id)), ...[...was].filter((id) => !now.has(id))];
+  if (toggled.length === 0) return null;
+  if (toggled.length > 1) return "fit";
+  const id = `stage:${toggled[0]}`;
+  const [a, b] = [prev.find((n) => n.id === id), next.find((n) => n.id === id)];
+  if (!a || !b || (a.position.x === b.position.x && a.position.y === b.position.y)) return null;
+  return { x: tx - (b.position.x - a.position.x) * zoom, y: ty - (b.position.y - a.position.y) * zoom, zoom };
 }
 
 /** True when every stage (top-level node) is inside the visible part of the canvas. */

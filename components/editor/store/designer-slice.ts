@@ -9,6 +9,7 @@
  */
 import { applyEdits, locateNode, type Edit, type NodeTarget, type StepInput, type TextChange } from "@slipway/pipeline-spec";
 import type { Positions } from "../graph/layout";
+import type { DocIndex } from "./doc-index";
 import type { EditorState } from "./editor-store";
 
 /** What the designer needs from the YAML editor; implemented over Monaco in yaml-editor.tsx. */
@@ -24,6 +25,46 @@ export type EditorBridge = {
 
 export type Notice = { tone: "error" | "info"; text: string; key: number };
 
+/**
+ * Which stages the graph draws collapsed (one box with its step count and kinds): all but `except` when `byDefault`,
+ * only `except` otherwise. A large pipeline opens with every stage collapsed (see COLLAPSE_ABOVE), the way
+ * Harness and Spinnaker open theirs; a stage renamed in the text falls back to the default. View state only: it is
+ * not in the YAML and not undone by Ctrl+Z.
+ */
+export type Collapse = { byDefault: boolean; except: ReadonlySet<string> };
+
+/** Graphs of more nodes than this (stages + steps + parallel groups) open with their stages collapsed. */
+export const COLLAPSE_ABOVE = 1500;
+
+export function isCollapsed(collapse: Collapse, stageId: string): boolean {
+  return collapse.byDefault !== collapse.except.has(stageId);
+}
+
+/** How a document opens: collapsed when its graph would have more than COLLAPSE_ABOVE nodes. */
+export function openingCollapse(index: DocIndex): Collapse {
+  return { byDefault: index.stages.length + index.steps.size + index.groups.size > COLLAPSE_ABOVE, except: new Set() };
+}
+
+/** `collapse` with `stageIds` set to `collapsed`; the same object when nothing changes. */
+export function withCollapsed(collapse: Collapse, stageIds: readonly string[], collapsed: boolean): Collapse {
+  const changing = stageIds.filter((id) => isCollapsed(collapse, id) !== collapsed);
+  if (changing.length === 0) return collapse;
+  const except = new Set(collapse.except);
+  for (const id of changing) (except.has(id) ? except.delete(id) : except.add(id));
+  return { byDefault: collapse.byDefault, except };
+}
+
+/** The stages holding these selected steps or groups (a selection inside a collapsed stage expands it). */
+function stagesOf(index: DocIndex, nodeIds: readonly string[]): string[] {
+  const stages: string[] = [];
+  for (const nodeId of nodeIds) {
+    const target = targetOf(nodeId);
+    const stageId = target && "stepId" in target ? (index.steps.get(target.stepId) ?? index.groups.get(target.stepId))?.stageId : undefined;
+    if (stageId) stages.push(stageId);
+  }
+  return stages;
+}
+
 export type DesignerState = {
   /** Selected node ids (`stage:…`, `step:…`, `group:…`), shared by the graph, the inspector and the YAML cursor. */
   selected: string[];
@@ -31,6 +72,9 @@ export type DesignerState = {
   clipboard: StepInput[];
   notice: Notice | null;
   bridge: EditorBridge | null;
+  collapse: Collapse;
+  /** The graph has been on screen once (what waits for the first frame — the YAML editor — may start). */
+  painted: boolean;
 };
 
 export type DesignerActions = {
@@ -42,6 +86,11 @@ export type DesignerActions = {
   dismiss(): void;
   setPositions(update: Positions | null): void;
   setClipboard(steps: StepInput[]): void;
+  /** Collapses or expands these stages. */
+  setCollapsed(stageIds: readonly string[], collapsed: boolean): void;
+  /** "Expand all" / "Collapse all". */
+  collapseAll(collapsed: boolean): void;
+  graphPainted(): void;
 };
 
 type Full = EditorState & DesignerState & { setYaml(yaml: string): void; reparse(): void };
@@ -56,14 +105,22 @@ export function targetOf(nodeId: string): NodeTarget | null {
   return null;
 }
 
-export function designerSlice(set: Set, get: Get, init: { positions?: Positions }): DesignerState & DesignerActions {
+export function designerSlice(set: Set, get: Get, init: { positions?: Positions; collapse?: Collapse }): DesignerState & DesignerActions {
   let noticeKey = 0;
+  /** Selecting steps or groups of collapsed stages expands those stages (their nodes must be on screen to be selected). */
+  const selectionState = (ids: string[]): Partial<DesignerState> => {
+    const s = get();
+    const collapse = withCollapsed(s.collapse, stagesOf(s.index, ids), false);
+    return collapse === s.collapse ? { selected: ids } : { selected: ids, collapse };
+  };
   return {
     selected: [],
     positions: init.positions ?? {},
     clipboard: [],
     notice: null,
     bridge: null,
+    collapse: init.collapse ?? { byDefault: false, except: new Set() },
+    painted: false,
     attach(bridge) {
       set({ bridge });
     },
@@ -83,12 +140,14 @@ export function designerSlice(set: Set, get: Get, init: { positions?: Positions 
         // The graph follows a graph edit at once (typing is debounced; a drop should not lag).
         get().reparse();
       }
-      set({ ...(options?.select ? { selected: options.select } : {}), notice: null });
+      set({ ...(options?.select ? selectionState(options.select) : {}), notice: null });
       return true;
     },
     select(ids, options) {
       const same = ids.length === get().selected.length && ids.every((id, i) => id === get().selected[i]);
-      if (!same) set({ selected: ids });
+      const next = selectionState(ids);
+      if (!same) set(next);
+      else if (next.collapse) set({ collapse: next.collapse });
       const s = get();
       const target = ids.length === 1 ? targetOf(ids[0]!) : null;
       if (!options?.reveal || !target || !s.bridge) return;
@@ -106,6 +165,16 @@ export function designerSlice(set: Set, get: Get, init: { positions?: Positions 
     },
     setClipboard(steps) {
       set({ clipboard: steps });
+    },
+    setCollapsed(stageIds, collapsed) {
+      const next = withCollapsed(get().collapse, stageIds, collapsed);
+      if (next !== get().collapse) set({ collapse: next });
+    },
+    collapseAll(collapsed) {
+      set({ collapse: { byDefault: collapsed, except: new Set() } });
+    },
+    graphPainted() {
+      if (!get().painted) set({ painted: true });
     },
   };
 }

@@ -7,7 +7,7 @@ import { parsePipelineYaml, type PipelineSpec, type Problem } from "@slipway/pip
 import type { Document } from "yaml";
 import { createStore } from "zustand/vanilla";
 import type { Positions } from "../graph/layout";
-import { designerSlice, type DesignerActions, type DesignerState } from "./designer-slice";
+import { designerSlice, openingCollapse, type DesignerActions, type DesignerState } from "./designer-slice";
 import { indexDocument, type DocIndex } from "./doc-index";
 
 export type ViewedRevision = { number: number; yaml: string; message: string; author: string | null; createdAt: Date };
@@ -88,7 +88,7 @@ export function createEditorStore(init: { pipelineId: string; baseRevision: numb
   const baseRevision = useDraft ? draft.baseRevision : init.baseRevision;
 
   return createStore<EditorStoreState>()((set, get) => ({
-    ...designerSlice(set, get, init),
+    ...designerSlice(set, get, { ...init, collapse: openingCollapse(first.index) }),
     pipelineId: init.pipelineId,
     baseRevision,
     savedYaml: init.yaml,
@@ -117,7 +117,8 @@ export function createEditorStore(init: { pipelineId: string; baseRevision: numb
     discardDraft() {
       const s = get();
       writeDraft(s.pipelineId, null);
-      set({ yaml: s.savedYaml, ...parse(s.savedYaml, s.spec), restoredDraft: false, saveProblems: null });
+      const parsed = parse(s.savedYaml, s.spec);
+      set({ yaml: s.savedYaml, ...parsed, collapse: openingCollapse(parsed.index), restoredDraft: false, saveProblems: null });
     },
     setSaveProblems(problems) {
       set({ saveProblems: problems });
@@ -133,7 +134,8 @@ export function createEditorStore(init: { pipelineId: string; baseRevision: numb
     load(revision) {
       const s = get();
       writeDraft(s.pipelineId, null);
-      set({ baseRevision: revision.number, savedYaml: revision.yaml, yaml: revision.yaml, ...parse(revision.yaml, s.spec), restoredDraft: false, saveProblems: null, viewing: null });
+      const parsed = parse(revision.yaml, s.spec);
+      set({ baseRevision: revision.number, savedYaml: revision.yaml, yaml: revision.yaml, ...parsed, collapse: openingCollapse(parsed.index), restoredDraft: false, saveProblems: null, viewing: null });
     },
   }));
 }
