@@ -44,10 +44,38 @@ stages:
 
 const commentsOf = (text: string) => text.split("\n").map((l) => /#.*$/.exec(l)?.[0]).filter((c): c is string => Boolean(c));
 
-async function newPipeline(page: Page, name: string) {
+async function newPipeline(page: Page, base: string) {
+  // Unique per repeat and retry: pipeline names are unique in a project, and a second run of a test meets the first's.
+  const { repeatEachIndex, retry } = test.info();
+  const name = repeatEachIndex || retry ? `${base} ${repeatEachIndex}.${retry}` : base;
   await createPipeline(page, name);
   await replaceYaml(page, COMMENTED.replace("NAME", name));
   await expect(stage(page, "deploy")).toBeVisible();
+  await graphSettled(page);
+}
+
+/**
+ * Waits until the graph has stopped moving: the layout and the fit-to-view run after the nodes first show, and
+ * a drag measured from boxes read mid-move starts where the handle no longer is (in CI it pressed on the inspector
+ * and selected its text instead of starting a connection).
+ */
+async function graphSettled(page: Page) {
+  const snapshot = () =>
+    page.evaluate(() => {
+      const viewport = document.querySelector<HTMLElement>(".react-flow__viewport")?.style.transform ?? "";
+      const nodes = [...document.querySelectorAll<HTMLElement>(".react-flow__node")].map((n) => `${n.dataset.id}:${n.style.transform}:${n.style.visibility}`);
+      return `${viewport}|${nodes.join(",")}`;
+    });
+  let last = "";
+  let same = 0;
+  // Bounded: 15 s at most; three equal readings 150 ms apart count as settled.
+  for (let i = 0; i < 100 && same < 3; i++) {
+    const now = await snapshot();
+    same = now === last ? same + 1 : 0;
+    last = now;
+    await page.waitForTimeout(150);
+  }
+  expect(same, "the graph to stop moving").toBeGreaterThanOrEqual(3);
 }
 
 /** The document as the editor holds it: the draft mirrored to localStorage on every change. */
@@ -62,6 +90,7 @@ const stage = (page: Page, id: string) => page.locator(`[data-testid=stage-node]
 const step = (page: Page, id: string) => page.locator(`[data-testid=step-node][data-step-id="${id}"]`);
 
 async function connect(page: Page, from: string, to: string) {
+  await graphSettled(page);
   const a = (await stage(page, from).getByTestId("stage-out").boundingBox())!;
   const b = (await stage(page, to).getByTestId("stage-in").boundingBox())!;
   await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
@@ -72,6 +101,7 @@ async function connect(page: Page, from: string, to: string) {
 
 /** Drops a palette kind on a stage, just above its bottom edge: after its last step. */
 async function dropOnStage(page: Page, kind: string, stageId: string) {
+  await graphSettled(page);
   const box = (await stage(page, stageId).boundingBox())!;
   await page.locator(`[data-testid=palette-item][data-kind="${kind}"]`).dragTo(stage(page, stageId), { targetPosition: { x: box.width / 2, y: box.height - 4 } });
 }
