@@ -10,7 +10,7 @@ import "@xyflow/react/dist/style.css";
 import { wouldCreateCycle, type StepType } from "@slipway/pipeline-spec";
 import { useCallback, useEffect, useMemo, useState, type DragEvent, type KeyboardEvent } from "react";
 import type { FlowNode } from "../graph/layout";
-import { nodeTypes, StageToggleContext } from "../graph/nodes";
+import { NodeDetail, nodeTypes, StageToggleContext } from "../graph/nodes";
 import { useFlowLayout } from "../graph/use-flow-layout";
 import { isCollapsed } from "../store/designer-slice";
 import { useEditor, useEditorApi } from "../store/editor-context";
@@ -143,45 +143,47 @@ export function DesignerCanvas({ canWrite }: { canWrite: boolean }) {
       onDrop={onDrop}
     >
       <StageToggleContext.Provider value={toggleStage}>
-      <ReactFlow
-        nodes={nodes}
-        edges={flow.edges}
-        onNodesChange={onNodesChange}
-        onEdgesChange={onEdgesChange}
-        nodeTypes={nodeTypes}
-        fitView
-        fitViewOptions={{ padding: 0.15, maxZoom: 1 }}
-        minZoom={0.1}
-        nodesConnectable={canWrite}
-        nodesDraggable={canWrite}
-        isValidConnection={isValidConnection}
-        onConnect={onConnect}
-        onConnectEnd={onConnectEnd}
-        connectionLineComponent={ConnectionLine}
-        onNodeDragStop={onNodeDragStop}
-        onNodeClick={(e, node) => !(e.shiftKey || e.metaKey || e.ctrlKey) && api.getState().select([node.id], { reveal: true })}
-        onNodeDoubleClick={(_e, node) => node.type === "stage" && node.data.collapsed && toggleStage(node.data.stageId, false)}
-        onNodeContextMenu={(e, node) => {
-          e.preventDefault();
-          if (!api.getState().selected.includes(node.id)) api.getState().select([node.id], { reveal: true });
-          setMenu({ x: e.clientX, y: e.clientY });
-        }}
-        onPaneClick={() => (api.getState().select([]), setMenu(null))}
-        deleteKeyCode={null}
-        multiSelectionKeyCode={["Shift", "Meta", "Control"]}
-        disableKeyboardA11y
-        onlyRenderVisibleElements={flow.nodes.length > 400}
-        proOptions={{ hideAttribution: true }}
-      >
-        <Background gap={18} size={1} />
-        <Controls showInteractive={false}>
-          <ControlButton onClick={() => api.getState().collapseAll(!allCollapsed)} title={allCollapsed ? "Expand all stages" : "Collapse all stages"} aria-label={allCollapsed ? "Expand all stages" : "Collapse all stages"} data-testid="collapse-toggle-all">
-            {allCollapsed ? "⊞" : "⊟"}
-          </ControlButton>
-        </Controls>
-        {/* Not needed for the first frame (it draws every node, on screen or not): mounted when the page is next idle. */}
-        {idle && <MiniMap pannable zoomable style={{ height: 90, width: 140 }} />}
-      </ReactFlow>
+        <NodeDetail>
+          <ReactFlow
+            nodes={nodes}
+            edges={flow.edges}
+            onNodesChange={onNodesChange}
+            onEdgesChange={onEdgesChange}
+            nodeTypes={nodeTypes}
+            fitView
+            fitViewOptions={{ padding: 0.15, maxZoom: 1 }}
+            minZoom={0.1}
+            nodesConnectable={canWrite}
+            nodesDraggable={canWrite}
+            isValidConnection={isValidConnection}
+            onConnect={onConnect}
+            onConnectEnd={onConnectEnd}
+            connectionLineComponent={ConnectionLine}
+            onNodeDragStop={onNodeDragStop}
+            onNodeClick={(e, node) => !(e.shiftKey || e.metaKey || e.ctrlKey) && api.getState().select([node.id], { reveal: true })}
+            onNodeDoubleClick={(_e, node) => node.type === "stage" && node.data.collapsed && toggleStage(node.data.stageId, false)}
+            onNodeContextMenu={(e, node) => {
+              e.preventDefault();
+              if (!api.getState().selected.includes(node.id)) api.getState().select([node.id], { reveal: true });
+              setMenu({ x: e.clientX, y: e.clientY });
+            }}
+            onPaneClick={() => (api.getState().select([]), setMenu(null))}
+            deleteKeyCode={null}
+            multiSelectionKeyCode={["Shift", "Meta", "Control"]}
+            disableKeyboardA11y
+            onlyRenderVisibleElements={flow.nodes.length > 400}
+            proOptions={{ hideAttribution: true }}
+          >
+            <Background gap={18} size={1} />
+            <Controls showInteractive={false}>
+              <ControlButton onClick={() => api.getState().collapseAll(!allCollapsed)} title={allCollapsed ? "Expand all stages" : "Collapse all stages"} aria-label={allCollapsed ? "Expand all stages" : "Collapse all stages"} data-testid="collapse-toggle-all">
+                {allCollapsed ? "⊞" : "⊟"}
+              </ControlButton>
+            </Controls>
+            {/* Not needed for the first frame (it draws every node, on screen or not): mounted when the page is next idle. */}
+            {idle && <MiniMap pannable zoomable style={{ height: 90, width: 140 }} />}
+          </ReactFlow>
+        </NodeDetail>
       </StageToggleContext.Provider>
       {menu && <ContextMenu at={menu} canWrite={canWrite} onClose={() => setMenu(null)} />}
     </div>

@@ -9,7 +9,7 @@
  * Every node carries its size (`measured`, plus `initialWidth`/`initialHeight`): React Flow draws a node hidden until
  * it knows its size, which otherwise takes a frame of DOM measuring after the first render.
  */
-import type { Edge, Node } from "@xyflow/react";
+import type { Edge, Node, Position } from "@xyflow/react";
 import type { StepType } from "@slipway/pipeline-spec";
 import { groupNodeId, stageNodeId, stepNodeId, type GraphModel, type GraphStage, type StepSummary } from "./spec-to-flow";
 import { layeredStageLayout, LAYER_GAP, NODE_GAP } from "./stage-layout";
@@ -95,7 +95,31 @@ export function summarize(stage: GraphStage): StageSummary {
   return { steps: steps.length, rollback: rollback.length, kinds: [...counts].map(([type, count]) => ({ type, count })), entries: stage.rows.length };
 }
 
-const sized = <T extends FlowNode>(node: T, width: number, height: number): T => ({ ...node, initialWidth: width, initialHeight: height, measured: { width, height } });
+const sized = <T extends FlowNode>(node: T, width: number, height: number): T => ({ ...node, initialWidth: width, initialHeight: height, measured: { width, height }, handles: handlesOf(node.type, width, height) });
+
+/**
+ * Where each node's handles are, as the CSS puts them (React Flow's `.react-flow__handle-*` centre a handle on its
+ * side; a step's handles are 6 px, a stage's `.stage-handle` 11 px). Given up front, React Flow neither renders every
+ * node once just to measure its handles (it does that even with onlyRenderVisibleElements) nor waits a frame to
+ * draw the edges. A node whose size turns out different is measured again, handles included.
+ */
+function handlesOf(type: FlowNode["type"], width: number, height: number): NonNullable<FlowNode["handles"]> {
+  if (type === "step") {
+    const [s, x] = [6, width / 2 - 3];
+    return [
+      { type: "target", position: "top" as Position, x, y: -s / 2, width: s, height: s },
+      { type: "source", position: "bottom" as Position, x, y: height - s / 2, width: s, height: s },
+    ];
+  }
+  if (type === "stage") {
+    const [s, y] = [11, height / 2 - 5.5];
+    return [
+      { type: "target", position: "left" as Position, x: -s / 2, y, width: s, height: s },
+      { type: "source", position: "right" as Position, x: width - s / 2, y, width: s, height: s },
+    ];
+  }
+  return [];
+}
 
 export async function layoutGraph(model: GraphModel, manual: Positions = {}, options: LayoutOptions = {}): Promise<{ nodes: FlowNode[]; edges: Edge[] }> {
   const collapsed = (stageId: string) => options.collapsed?.has(stageId) ?? false;

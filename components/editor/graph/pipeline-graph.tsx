@@ -4,7 +4,7 @@ import "@xyflow/react/dist/style.css";
 import type { PipelineSpec } from "@slipway/pipeline-spec";
 import { useMemo } from "react";
 import type { FlowNode, Positions, RunBadge } from "./layout";
-import { nodeTypes } from "./nodes";
+import { NodeDetail, nodeTypes } from "./nodes";
 import { useFlowLayout } from "./use-flow-layout";
 
 type Props = {
@@ -46,25 +46,27 @@ function Graph({ spec, stale, positions, onSelect, runs, selectedId }: Props) {
 
   return (
     <div style={{ position: "absolute", inset: 0, opacity: stale ? 0.55 : 1, transition: "opacity .15s" }} data-testid="pipeline-graph" data-stale={stale}>
-      <ReactFlow
-        nodes={nodes}
-        edges={flow.edges}
-        onNodesChange={onNodesChange}
-        nodeTypes={nodeTypes}
-        fitView
-        fitViewOptions={{ padding: 0.15, maxZoom: 1 }}
-        minZoom={0.1}
-        nodesConnectable={false}
-        nodesDraggable={false}
-        edgesFocusable={false}
-        onNodeClick={(_e, node) => onSelect?.(node.id)}
-        onPaneClick={() => onSelect?.(null)}
-        proOptions={{ hideAttribution: true }}
-      >
-        <Background gap={18} size={1} />
-        <Controls showInteractive={false} />
-        <MiniMap pannable zoomable style={{ height: 90, width: 140 }} />
-      </ReactFlow>
+      <NodeDetail>
+        <ReactFlow
+          nodes={nodes}
+          edges={flow.edges}
+          onNodesChange={onNodesChange}
+          nodeTypes={nodeTypes}
+          fitView
+          fitViewOptions={{ padding: 0.15, maxZoom: 1 }}
+          minZoom={0.1}
+          nodesConnectable={false}
+          nodesDraggable={false}
+          edgesFocusable={false}
+          onNodeClick={(_e, node) => onSelect?.(node.id)}
+          onPaneClick={() => onSelect?.(null)}
+          proOptions={{ hideAttribution: true }}
+        >
+          <Background gap={18} size={1} />
+          <Controls showInteractive={false} />
+          <MiniMap pannable zoomable style={{ height: 90, width: 140 }} />
+        </ReactFlow>
+      </NodeDetail>
     </div>
   );
 }

@@ -13,20 +13,29 @@
  * zoom several times cheaper to draw and to pan.
  */
 import { Handle, Position, useStore, type Node, type NodeProps, type ReactFlowState } from "@xyflow/react";
-import { createContext, memo, useContext, type MouseEvent } from "react";
+import { createContext, memo, useContext, type MouseEvent, type ReactNode } from "react";
 import { kindColor, stepKind } from "../../registry";
 import type { ParallelNodeData, StageNodeData, StageSummary, StepNodeData } from "../layout";
 import styles from "./nodes.module.css";
 
 export const FAR_ZOOM = 0.3;
 const isFar = (s: ReactFlowState) => s.transform[2] < FAR_ZOOM;
+const FarContext = createContext(false);
+
+/**
+ * Tells the nodes whether the view is zoomed out below FAR_ZOOM: one store subscription for the whole graph (a
+ * subscription per node would run a selector per node on every frame of a pan). Inside a ReactFlowProvider.
+ */
+export function NodeDetail({ children }: { children: ReactNode }) {
+  return <FarContext.Provider value={useStore(isFar)}>{children}</FarContext.Provider>;
+}
 
 /** Expands or collapses a stage; provided by the designer only (read-only graphs draw no control). */
 export const StageToggleContext = createContext<((stageId: string, collapse: boolean) => void) | null>(null);
 
 const StageNode = memo(function StageNode({ data, selected, isConnectable }: NodeProps<Node<StageNodeData, "stage">>) {
   const toggle = useContext(StageToggleContext);
-  const far = useStore(isFar);
+  const far = useContext(FarContext);
   const collapsed = data.collapsed !== undefined;
   const onToggle = (e: MouseEvent) => {
     e.stopPropagation();
@@ -72,7 +81,7 @@ function Summary({ summary }: { summary: StageSummary }) {
 const StepNode = memo(function StepNode({ data, selected }: NodeProps<Node<StepNodeData, "step">>) {
   const kind = stepKind(data.stepType);
   const color = kind ? kindColor(data.stepType) : "var(--text-3)";
-  const far = useStore(isFar);
+  const far = useContext(FarContext);
   if (far) {
     return (
       <div className={`step-node ${styles.farStep}${selected ? " selected" : ""}${data.inRollback ? " rollback" : ""}`} data-type={data.stepType} data-testid="step-node" data-step-id={data.stepId} data-status={data.run?.status} style={{ borderLeftColor: color }}>
