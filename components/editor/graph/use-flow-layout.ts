@@ -24,6 +24,14 @@ export type Flow = { nodes: FlowNode[]; edges: Edge[] };
 export type FitPolicy = "structure" | "overflow";
 
 const FIT = { padding: 0.15, maxZoom: 1 } as const;
+/**
+ * The designer opens an ordinary pipeline no smaller than this zoom, where node faces can be read: fitting the
+ * demo's five columns into the graph pane beside the inspector and the YAML drew its step names at ≈ 0.45, too
+ * small to read. When the whole graph does not fit at this zoom it opens at its start (the left edge), and the user
+ * pans or presses "Fit view". Large generated graphs (over READABLE_MAX_NODES) still open fitted, as an overview.
+ */
+const READABLE_ZOOM = 0.75;
+const READABLE_MAX_NODES = 80;
 const NONE: ReadonlySet<string> = new Set();
 
 export function useFlowLayout(spec: PipelineSpec | null, positions: Positions | undefined, fit: FitPolicy, collapsed: ReadonlySet<string> = NONE) {
@@ -51,11 +59,14 @@ export function useFlowLayout(spec: PipelineSpec | null, positions: Positions | 
       const before = new Set(prev.map((n) => n.id));
       const changed = prev.length !== laid.nodes.length || laid.nodes.some((n) => !before.has(n.id));
       const toggled = from !== null && from.spec === spec && from.positions === positions && from.collapsed !== collapsed;
-      if (prev.length === 0 && view.width > 0 && view.height > 0) after.current = { viewport: fitted(laid.nodes, view) };
+      const readable = fit === "overflow" && laid.nodes.length <= READABLE_MAX_NODES ? READABLE_ZOOM : undefined;
+      if (prev.length === 0 && view.width > 0 && view.height > 0) after.current = { viewport: fitted(laid.nodes, view, readable) };
       else if (toggled) {
         const anchor = keepInPlace(prev, laid.nodes, from.collapsed, collapsed, view.transform);
         after.current = anchor === "fit" ? { fit: true } : anchor ? { viewport: anchor } : null;
-      } else if (changed && (fit === "structure" || prev.length === 0 || !allVisible(laid.nodes, view))) after.current = { fit: true };
+        // "overflow": fit when a stage that was not there before lies outside the view (a pasted document, a new
+        // stage); stages already there may sit off-screen where the user panned or where the readable zoom put them.
+      } else if (changed && (fit === "structure" || prev.length === 0 || !allVisible(laid.nodes.filter((n) => !before.has(n.id)), view))) after.current = { fit: true };
       setFlow((current) => {
         const measured = new Map(current.nodes.map((n) => [n.id, n.measured]));
         return { ...laid, nodes: laid.nodes.map((n) => (measured.get(n.id) ? ({ ...n, measured: measured.get(n.id) } as FlowNode) : n)) };
@@ -85,7 +96,7 @@ export function useFlowLayout(spec: PipelineSpec | null, positions: Positions | 
 }
 
 /** The viewport fitView would choose, computed from the laid-out stage sizes (no DOM measuring needed). */
-function fitted(nodes: readonly FlowNode[], view: { width: number; height: number; minZoom: number }): Viewport {
+function fitted(nodes: readonly FlowNode[], view: { width: number; height: number; minZoom: number }, readable?: number): Viewport {
   let [left, top, right, bottom] = [Infinity, Infinity, -Infinity, -Infinity];
   for (const n of nodes) {
     if (n.parentId !== undefined) continue;
@@ -93,7 +104,15 @@ function fitted(nodes: readonly FlowNode[], view: { width: number; height: numbe
     [left, top, right, bottom] = [Math.min(left, n.position.x), Math.min(top, n.position.y), Math.max(right, n.position.x + w), Math.max(bottom, n.position.y + h)];
   }
   if (!Number.isFinite(left)) return { x: 0, y: 0, zoom: 1 };
-  return getViewportForBounds({ x: left, y: top, width: right - left, height: bottom - top }, view.width, view.height, view.minZoom, FIT.maxZoom, FIT.padding);
+  const fit = getViewportForBounds({ x: left, y: top, width: right - left, height: bottom - top }, view.width, view.height, view.minZoom, FIT.maxZoom, FIT.padding);
+  if (readable === undefined || fit.zoom >= readable) return fit;
+  // Too small to read when fitted: open at the readable zoom with the pipeline's start at the left edge, centred
+  // vertically when its height fits, else from its top.
+  const zoom = Math.min(readable, FIT.maxZoom);
+  const margin = 24;
+  const height = (bottom - top) * zoom;
+  const y = height <= view.height - 2 * margin ? (view.height - height) / 2 - top * zoom : margin - top * zoom;
+  return { x: margin - left * zoom, y, zoom };
 }
 
 /**
