@@ -150,7 +150,8 @@ export function DesignerCanvas({ canWrite }: { canWrite: boolean }) {
             onNodesChange={onNodesChange}
             onEdgesChange={onEdgesChange}
             nodeTypes={nodeTypes}
-            fitView
+            // No `fitView` here: useFlowLayout sets the opening view (fitted, or readable for ordinary pipelines);
+            // React Flow's own initial fit ran after it and undid the readable zoom.
             fitViewOptions={{ padding: 0.15, maxZoom: 1 }}
             minZoom={0.1}
             nodesConnectable={canWrite}

@@ -45,7 +45,7 @@ export function useFlowLayout(spec: PipelineSpec | null, positions: Positions | 
   /** What the graph on screen was laid out from, to tell an expand/collapse from an edit. */
   const laidFrom = useRef<{ spec: PipelineSpec; positions: Positions | undefined; collapsed: ReadonlySet<string> } | null>(null);
   /** What the view does once the new nodes are committed: a viewport set before they paint, or a fit once React Flow has them. */
-  const after = useRef<{ viewport?: Viewport; fit?: boolean } | null>(null);
+  const after = useRef<{ viewport?: Viewport; fit?: boolean; readable?: number } | null>(null);
 
   useEffect(() => {
     if (!spec) return;
@@ -66,7 +66,7 @@ export function useFlowLayout(spec: PipelineSpec | null, positions: Positions | 
         after.current = anchor === "fit" ? { fit: true } : anchor ? { viewport: anchor } : null;
         // "overflow": fit when a stage that was not there before lies outside the view (a pasted document, a new
         // stage); stages already there may sit off-screen where the user panned or where the readable zoom put them.
-      } else if (changed && (fit === "structure" || prev.length === 0 || !allVisible(laid.nodes.filter((n) => !before.has(n.id)), view))) after.current = { fit: true };
+      } else if (changed && (fit === "structure" || prev.length === 0 || !allVisible(laid.nodes.filter((n) => !before.has(n.id)), view))) after.current = { fit: true, readable: prev.length === 0 ? readable : undefined };
       setFlow((current) => {
         const measured = new Map(current.nodes.map((n) => [n.id, n.measured]));
         return { ...laid, nodes: laid.nodes.map((n) => (measured.get(n.id) ? ({ ...n, measured: measured.get(n.id) } as FlowNode) : n)) };
@@ -86,9 +86,13 @@ export function useFlowLayout(spec: PipelineSpec | null, positions: Positions | 
   }, [flow, setViewport]);
   useEffect(() => {
     if (!after.current?.fit) return;
+    const { readable } = after.current;
     after.current = null;
-    void fitView({ ...FIT, duration: 150 });
-  }, [flow, fitView]);
+    // The first graph, laid out before the pane had a size: the readable opening view, now that it has one.
+    const view = rf.getState();
+    if (readable !== undefined && view.width > 0 && view.height > 0) void setViewport(fitted(flow.nodes, view, readable), { duration: 0 });
+    else void fitView({ ...FIT, duration: 150 });
+  }, [flow, fitView, setViewport, rf]);
 
   const onNodesChange = useCallback((changes: NodeChange<FlowNode>[]) => setFlow((f) => ({ ...f, nodes: applyNodeChanges(changes, f.nodes) })), []);
   const relayout = useCallback(() => setGeneration((g) => g + 1), []);

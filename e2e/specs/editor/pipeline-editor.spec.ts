@@ -37,6 +37,13 @@ test("[EDITOR] the demo pipeline opens with the graph beside the YAML", async ({
   await expect(page.getByTestId("step-node").first()).toBeVisible();
   expect(await page.getByTestId("stage-node").count()).toBeGreaterThanOrEqual(4);
   await expect(page.getByTestId("yaml-pane")).toContainText("apiVersion: slipway/v1");
+  // Readable on a 1440 px screen: not shrunk to fit all five columns (≈ 0.45, unreadable), and the pipeline's first
+  // stage in view; "Fit view" still shows everything.
+  const zoom = () => page.evaluate(() => new DOMMatrixReadOnly(getComputedStyle(document.querySelector(".react-flow__viewport")!).transform).a);
+  await expect.poll(zoom).toBeGreaterThanOrEqual(0.75);
+  await expect(page.locator('[data-testid=stage-node][data-stage-id="build"]')).toBeInViewport();
+  await page.getByTestId("fit-view").click();
+  await expect.poll(zoom).toBeLessThan(0.75);
 });
 
 test("[EDITOR] create by typing YAML, break it, fix it, save, reload, see the revision", async ({ page }) => {
