@@ -4,13 +4,13 @@
  * secrets are resolved here, for this task only, and audited as a secret access by that delegate.
  */
 import type { ClaimResponse, Work } from "@slipway/pipeline-spec/protocol";
-import { resolveExpressions, type PipelineSpec } from "@slipway/pipeline-spec";
+import { resolveExpressions } from "@slipway/pipeline-spec";
 import { Prisma } from "~/generated/prisma/client";
 import type { Db, Tx } from "../db";
 import { recordAudit } from "../audit/record-audit";
 import { allocateCursor } from "../engine/events";
 import { parseStoredInputs, unsealInputs } from "../engine/inputs";
-import { lockExecutionOfStep } from "../engine/load-state";
+import { frozenRevision, lockExecutionOfStep } from "../engine/load-state";
 import { unseal } from "../secrets/crypto";
 import type { DelegateCaller } from "./authenticate";
 import { place, loadDelegate } from "./placement";
@@ -47,27 +47,10 @@ export async function claimTask(o: { db: Db; caller: DelegateCaller; taskId: str
 
 type StepWithExecution = Awaited<ReturnType<Tx["stepRun"]["findUniqueOrThrow"]>> & { execution: { id: string; projectId: string; inputs: unknown; revisionId: string } };
 
-/**
- * The two parts of a revision's spec a claim reads (its name and variables), per revision. Revisions are never
- * changed once saved, so this stays right; reading and parsing the whole spec on every claim was most of the work
- * of the claim's queries for a long pipeline.
- */
-const specHeads = new Map<string, Pick<PipelineSpec, "name" | "variables">>();
-
-async function specHead(tx: Tx, revisionId: string): Promise<Pick<PipelineSpec, "name" | "variables">> {
-  const cached = specHeads.get(revisionId);
-  if (cached) return cached;
-  const [row] = await tx.$queryRaw<{ name: string; variables: PipelineSpec["variables"] | null }[]>`SELECT spec->>'name' AS name, spec->'variables' AS variables FROM "pipeline_revision" WHERE id = ${revisionId}`;
-  if (!row) throw new Error(`revision ${revisionId} not found`);
-  const head = { name: row.name, variables: row.variables ?? undefined };
-  if (specHeads.size >= 1_000) specHeads.clear();
-  specHeads.set(revisionId, head);
-  return head;
-}
-
 /** The work with secrets and secret variables filled in, and every value the delegate must mask. */
 async function taskPayload(tx: Tx, step: StepWithExecution) {
-  const spec = await specHead(tx, step.execution.revisionId);
+  // The revision's spec from the engine's per-revision cache: revisions never change once saved.
+  const { spec } = await frozenRevision(tx, step.execution.revisionId);
   const secretVars = unsealInputs(parseStoredInputs(step.execution.inputs), step.execution.id);
   for (const v of spec.variables ?? []) if (v.type === "secret" && !(v.name in secretVars) && typeof v.default === "string") secretVars[v.name] = v.default;
   const secrets = await tx.secret.findMany({ where: { projectId: step.execution.projectId }, select: { name: true, sealed: true } });

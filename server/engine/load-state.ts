@@ -19,13 +19,14 @@ export async function lockExecutionOfStep(tx: Tx, stepRunId: string): Promise<st
 }
 
 /**
- * A revision's spec and plan, per revision id. Revisions are never changed once saved, so this never goes stale;
- * every reconcile read the whole spec (JSON of the entire pipeline) and rebuilt the plan, once per step transition.
- * Bounded: cleared when it reaches 200 revisions (a busy studio runs far fewer at once).
+ * A revision's spec and plan, per revision id, for the engine's reconciles and the delegates' claims. Revisions are
+ * never changed once saved, so this never goes stale; every reconcile read the whole spec (JSON of the entire
+ * pipeline) and rebuilt the plan, once per step transition. Bounded: cleared when it reaches 200 revisions (a busy
+ * studio runs far fewer at once).
  */
 const frozen = new Map<string, { spec: PipelineSpec; plan: Plan }>();
 
-async function frozenRevision(tx: Tx, revisionId: string): Promise<{ spec: PipelineSpec; plan: Plan }> {
+export async function frozenRevision(tx: Tx, revisionId: string): Promise<{ spec: PipelineSpec; plan: Plan }> {
   const hit = frozen.get(revisionId);
   if (hit) return hit;
   const row = await tx.pipelineRevision.findUniqueOrThrow({ where: { id: revisionId }, select: { spec: true } });

@@ -150,9 +150,8 @@ export function DesignerCanvas({ canWrite }: { canWrite: boolean }) {
             onNodesChange={onNodesChange}
             onEdgesChange={onEdgesChange}
             nodeTypes={nodeTypes}
-            // No `fitView` here: useFlowLayout sets the opening view (fitted, or readable for ordinary pipelines);
-            // React Flow's own initial fit ran after it and undid the readable zoom.
-            fitViewOptions={{ padding: 0.15, maxZoom: 1 }}
+            // No `fitView` here (nor its options, which only that initial fit reads): useFlowLayout sets the opening
+            // view (fitted, or readable for ordinary pipelines); React Flow's own fit ran after it and undid it.
             minZoom={0.1}
             nodesConnectable={canWrite}
             nodesDraggable={canWrite}

@@ -7,6 +7,7 @@ import { ReactFlowProvider, useReactFlow } from "@xyflow/react";
 import { useMutation } from "@tanstack/react-query";
 import { useEffect, useMemo, useRef } from "react";
 import { useTRPC } from "~/app/_trpc/client";
+import { FIT } from "../graph/use-flow-layout";
 import { isCollapsed } from "../store/designer-slice";
 import { useEditor, useEditorApi } from "../store/editor-context";
 import { designerActions } from "./designer-actions";
@@ -64,12 +65,12 @@ function GraphToolbar({ projectId, canWrite }: { projectId: string; canWrite: bo
         title={handPlaced ? `Lay out again and forget ${handPlaced} hand-placed position${handPlaced === 1 ? "" : "s"}` : "Lay out again"}
         onClick={() => {
           api.getState().setPositions(null);
-          requestAnimationFrame(() => void fitView({ padding: 0.15, duration: 200, maxZoom: 1 }));
+          requestAnimationFrame(() => void fitView({ ...FIT, duration: 200 }));
         }}
       >
         Auto-layout
       </button>
-      <button type="button" className="btn btn-sm" data-testid="fit-view" onClick={() => void fitView({ padding: 0.15, duration: 200, maxZoom: 1 })}>Fit view</button>
+      <button type="button" className="btn btn-sm" data-testid="fit-view" onClick={() => void fitView({ ...FIT, duration: 200 })}>Fit view</button>
     </div>
   );
 }

@@ -5,7 +5,7 @@ import type { PipelineSpec } from "@slipway/pipeline-spec";
 import { useMemo } from "react";
 import type { FlowNode, Positions, RunBadge } from "./layout";
 import { NodeDetail, nodeTypes } from "./nodes";
-import { useFlowLayout } from "./use-flow-layout";
+import { FIT, useFlowLayout } from "./use-flow-layout";
 
 type Props = {
   spec: PipelineSpec | null;
@@ -53,7 +53,7 @@ function Graph({ spec, stale, positions, onSelect, runs, selectedId }: Props) {
           onNodesChange={onNodesChange}
           nodeTypes={nodeTypes}
           fitView
-          fitViewOptions={{ padding: 0.15, maxZoom: 1 }}
+          fitViewOptions={FIT}
           minZoom={0.1}
           nodesConnectable={false}
           nodesDraggable={false}

@@ -23,7 +23,8 @@ export type Flow = { nodes: FlowNode[]; edges: Edge[] };
  */
 export type FitPolicy = "structure" | "overflow";
 
-const FIT = { padding: 0.15, maxZoom: 1 } as const;
+/** How every view of a pipeline graph fits: the opening view, fits after edits, "Fit view" and "Auto-layout". */
+export const FIT = { padding: 0.15, maxZoom: 1 } as const;
 /**
  * The designer opens an ordinary pipeline no smaller than this zoom, where node faces can be read: fitting the
  * demo's five columns into the graph pane beside the inspector and the YAML drew its step names at ≈ 0.45, too

@@ -6,13 +6,11 @@
 import type { Page } from "@playwright/test";
 import { generatePipelineYaml } from "../../../bench/generate-pipeline";
 import { createPipeline, replaceYaml } from "../../fixtures/studio";
-import { expect, openStudio, test } from "./session";
+import { draft, expect, openStudio, stage, step, test } from "./session";
 
 /** 140 stages of 10 steps (8 shell, 2 wait): 1,540 nodes. */
 const LARGE = generatePipelineYaml(1400).replace(/^name: .*$/m, "name: Large pipeline");
 
-const stage = (page: Page, id: string) => page.locator(`[data-testid=stage-node][data-stage-id="${id}"]`);
-const step = (page: Page, id: string) => page.locator(`[data-testid=step-node][data-step-id="${id}"]`);
 
 /** A collapsed stage lying wholly inside the visible canvas (away from the controls in its bottom-left corner). */
 async function collapsedStageInView(page: Page): Promise<string> {
@@ -25,12 +23,6 @@ async function collapsedStageInView(page: Page): Promise<string> {
   return id!;
 }
 
-async function draft(page: Page): Promise<string> {
-  return page.evaluate(() => {
-    const key = Object.keys(localStorage).find((k) => k.startsWith("slipway:draft:"));
-    return key ? (JSON.parse(localStorage.getItem(key)!) as { yaml: string }).yaml : "";
-  });
-}
 
 test("[DESIGNER] a large pipeline opens collapsed; stages expand on demand and editing still works", async ({ page }) => {
   test.setTimeout(180_000);

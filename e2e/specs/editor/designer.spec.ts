@@ -10,7 +10,7 @@
 import type { Page } from "@playwright/test";
 import { createPipeline, replaceYaml, signIn } from "../../fixtures/studio";
 import { E2E_ADMIN, E2E_PORT } from "../../playwright.config";
-import { expect, openStudio, test } from "./session";
+import { draft, expect, openStudio, stage, step, test } from "./session";
 
 const COMMENTED = `# Release pipeline for the designer test.
 apiVersion: slipway/v1
@@ -78,16 +78,6 @@ async function graphSettled(page: Page) {
   expect(same, "the graph to stop moving").toBeGreaterThanOrEqual(3);
 }
 
-/** The document as the editor holds it: the draft mirrored to localStorage on every change. */
-async function draft(page: Page): Promise<string> {
-  return page.evaluate(() => {
-    const key = Object.keys(localStorage).find((k) => k.startsWith("slipway:draft:"));
-    return key ? (JSON.parse(localStorage.getItem(key)!) as { yaml: string }).yaml : "";
-  });
-}
-
-const stage = (page: Page, id: string) => page.locator(`[data-testid=stage-node][data-stage-id="${id}"]`);
-const step = (page: Page, id: string) => page.locator(`[data-testid=step-node][data-step-id="${id}"]`);
 
 async function connect(page: Page, from: string, to: string) {
   await graphSettled(page);

@@ -4,7 +4,7 @@
  * the revision in the history.
  */
 import { createPipeline, replaceYaml, squiggleLine } from "../../fixtures/studio";
-import { expect, openStudio, test } from "./session";
+import { expect, openStudio, stage, test } from "./session";
 
 const PIPELINE = `apiVersion: slipway/v1
 kind: Pipeline
@@ -41,7 +41,7 @@ test("[EDITOR] the demo pipeline opens with the graph beside the YAML", async ({
   // stage in view; "Fit view" still shows everything.
   const zoom = () => page.evaluate(() => new DOMMatrixReadOnly(getComputedStyle(document.querySelector(".react-flow__viewport")!).transform).a);
   await expect.poll(zoom).toBeGreaterThanOrEqual(0.75);
-  await expect(page.locator('[data-testid=stage-node][data-stage-id="build"]')).toBeInViewport();
+  await expect(stage(page, "build")).toBeInViewport();
   await page.getByTestId("fit-view").click();
   await expect.poll(zoom).toBeLessThan(0.75);
 });

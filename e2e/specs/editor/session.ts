@@ -30,3 +30,18 @@ export async function openStudio(page: Page) {
   await page.goto("/");
   await expect(page).toHaveURL(/\/p\/demo\/pipelines/);
 }
+
+/** A stage / step node in the designer by its id. */
+export const stage = (page: Page, id: string) => page.locator(`[data-testid=stage-node][data-stage-id="${id}"]`);
+export const step = (page: Page, id: string) => page.locator(`[data-testid=step-node][data-step-id="${id}"]`);
+
+/**
+ * The document as the editor holds it: the draft mirrored to localStorage on every change (exactly what Save would
+ * send; Monaco renders only the visible lines, so the DOM is not the text).
+ */
+export async function draft(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const key = Object.keys(localStorage).find((k) => k.startsWith("slipway:draft:"));
+    return key ? (JSON.parse(localStorage.getItem(key)!) as { yaml: string }).yaml : "";
+  });
+}
